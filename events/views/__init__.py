@@ -1,0 +1,1 @@
+"""The pages of the event pipeline: staff pages, service-item pages, the public side."""
