@@ -59,7 +59,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.dev
-	$(MANAGE) makemessages --locale zh_Hans --no-obsolete --add-location file --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
+	$(MANAGE) makemessages --locale zh_Hans --no-obsolete --add-location file --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --ignore 'tests/*'
 	$(MANAGE) makemessages --locale zh_Hans --domain djangojs --no-obsolete --add-location file --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --ignore 'var/static/*'
 
 lock: $(VENV)/.dev

@@ -105,3 +105,37 @@ def exception_handler(exc, context):
         status=response.status_code,
         headers={k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After")},
     )
+
+
+# The integer ranges database backends report for their column types (Django's
+# ``integer_field_range``): SQLite reports 64-bit for every integer column, PostgreSQL 16-, 32- or
+# 64-bit depending on the column. A bound equal to one of these says nothing about the domain.
+_BACKEND_MAXIMA = {2**15 - 1, 2**31 - 1, 2**63 - 1}
+_BACKEND_MINIMA = {-(2**15), -(2**31), -(2**63)}
+
+
+def drop_backend_integer_bounds(result, generator, request, public):
+    """drf-spectacular hook: remove integer bounds that only reflect the database backend.
+
+    Bounds a field states itself (``MaxValueValidator(366)``) stay; so the schema generated on
+    a laptop (SQLite) and in CI (PostgreSQL) is the same file.
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            # (An integer choice field is an allOf of its enum, with the bounds beside it.)
+            if node.get("type") == "integer" or "allOf" in node:
+                if node.get("maximum") in _BACKEND_MAXIMA:
+                    del node["maximum"]
+                    if node.get("format") == "int64":
+                        del node["format"]
+                if node.get("minimum") in _BACKEND_MINIMA:
+                    del node["minimum"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

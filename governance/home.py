@@ -83,20 +83,39 @@ def _system(user: User, role: str) -> Panel:
     )
 
 
-PANELS = {
-    Role.ADMIN: _system,
-    Role.LEADER: _area_overview,
-    Role.DISTRICT_DISPATCHER: _area_overview,
-    Role.STREET_DISPATCHER: _area_overview,
-    Role.COMMUNITY_STAFF: _area_overview,
-    Role.GRID_LEADER: _my_grids,
-    Role.GRID_WORKER: _my_grids,
-    Role.DEPARTMENT_HANDLER: _unit,
-    Role.MEDIATOR: _unit,
-    Role.PETITION_OFFICER: _area_overview,
+# Domain apps' panels (imported here, after Panel: their modules import it from this one).
+from events import home as events_home  # noqa: E402
+
+# The panels each role sees, top to bottom. Domain apps add theirs to the lists of the roles
+# they serve (a grid worker's overdue visits, a dispatcher's console counts...).
+PANELS: dict[str, list] = {
+    Role.ADMIN: [_system],
+    Role.LEADER: [events_home.overview_panel, _area_overview],
+    Role.DISTRICT_DISPATCHER: [events_home.district_panel, _area_overview],
+    Role.STREET_DISPATCHER: [events_home.street_panel, _area_overview],
+    Role.COMMUNITY_STAFF: [events_home.inbox_panel, _area_overview],
+    Role.GRID_LEADER: [_my_grids],
+    Role.GRID_WORKER: [events_home.worker_panel, _my_grids],
+    Role.DEPARTMENT_HANDLER: [events_home.inbox_panel, _unit],
+    Role.MEDIATOR: [_unit],
+    Role.PETITION_OFFICER: [_area_overview],
 }
 
 
+# The residents registry's panels: due visits for grid workers, counts for the others.
+from residents.panels import care_due_panel, registry_counts_panel  # noqa: E402
+
+for _role in (Role.GRID_WORKER, Role.GRID_LEADER):
+    PANELS[_role].append(care_due_panel)
+for _role in (Role.COMMUNITY_STAFF, Role.STREET_DISPATCHER):
+    PANELS[_role].append(registry_counts_panel)
+
+# The working-time calendar's panel: years still to enter, and the working hours (admins).
+from governance.worktime.panels import calendar_panel  # noqa: E402
+
+PANELS[Role.ADMIN].append(calendar_panel)
+
+
 def panels_for(user: User) -> list[Panel]:
-    """One panel per role the user holds, in role order."""
-    return [PANELS[Role(role)](user, role) for role in user.roles]
+    """The panels of every role the user holds, in role order."""
+    return [panel(user, role) for role in user.roles for panel in PANELS[Role(role)]]

@@ -1,6 +1,7 @@
 """Request middleware that belongs to no single app."""
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.utils import translation
 
 
@@ -24,3 +25,16 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's login-required default for pages; the API answers for itself.
+
+    An API client without a session must get a 403 JSON error from DRF, not a redirect to
+    the HTML login page.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -21,8 +21,42 @@ NAVIGATION = [
     NavItem(_("Territory"), "grids:tree", "diagram-3", "grids.view_area", "/territory/"),
     NavItem(_("Map"), "grids:map", "map", "grids.view_area", "/map/"),
     NavItem(_("Units"), "grids:unit_list", "building", "grids.view_unit", "/units/"),
+    NavItem(
+        _("Residents"),
+        "residents:resident_list",
+        "person-vcard",
+        "residents.view_resident",
+        "/residents/",
+    ),
+    NavItem(
+        _("Special care"),
+        "residents:care_list",
+        "heart-pulse",
+        "residents.view_caremembership",
+        "/care/",
+    ),
+    NavItem(_("Venues"), "residents:venue_list", "shop", "residents.view_venue", "/venues/"),
+    NavItem(_("Events"), "events:list", "lightning-charge", "events.view_event", "/events/"),
+    NavItem(
+        _("Supervision"),
+        "events:supervision",
+        "megaphone",
+        "events.supervise_event",
+        "/supervision/",
+    ),
+    NavItem(_("Items"), "events:item_list", "list-check", "events.change_serviceitem", "/service-"),
     NavItem(_("Staff"), "accounts:staff_list", "people", "accounts.view_user", "/staff/"),
+    NavItem(
+        _("Calendar"),
+        "worktime:year_current",
+        "calendar3",
+        "worktime.view_dayoverride",
+        "/calendar/",
+    ),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view_auditentry", "/audit/"),
+    NavItem(
+        _("Access log"), "residents:access_log", "eye", "residents.view_accesslog", "/access-log/"
+    ),
 ]
 
 

@@ -59,6 +59,13 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+# ID numbers and phones in the residents registry are encrypted with these (residents/keys.py).
+from residents.keys import load_residents_keys  # noqa: E402 (needs VAR_DIR and PRODUCTION)
+
+RESIDENTS_ENCRYPTION_KEYS, RESIDENTS_ENCRYPTION_KEY_ID, RESIDENTS_INDEX_KEY = load_residents_keys(
+    VAR_DIR, PRODUCTION
+)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list this site's host names in production")
@@ -91,6 +98,10 @@ INSTALLED_APPS = [
     "governance.accounts",
     "governance.audit",
     "grids",
+    "residents",
+    "events",
+    "governance.notifications",
+    "governance.worktime",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "governance.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -199,6 +210,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "governance.tasks.heartbeat", "schedule": 60.0},
+    # Events verified but not rated within EVENT_AUTO_CLOSE_DAYS close as "not rated".
+    "events-auto-close": {"task": "events.tasks.auto_close_unrated", "schedule": 3600.0},
+    # Overdue colours (events.services.alerts); a sweep left queued past the next one is dropped.
+    "events-alerts-sweep": {
+        "task": "events.tasks.sweep_alerts",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Accounts and permissions ---------------------------------------------------------------
@@ -228,7 +247,12 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
 
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "zh-hans", tuple(code for code, _name in LANGUAGES))
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each domain app keeps its own catalogue (<app>/locale/), the project one holds governance/ and
+# templates/. makemessages files a string under the first entry whose folder holds the source
+# file, so the apps come before the project-wide catalogue.
+FIRST_PARTY_APPS = ["grids", "residents", "events", "disputes", "petitions"]
+LOCALE_PATHS = [BASE_DIR / app / "locale" for app in FIRST_PARTY_APPS] + [BASE_DIR / "locale"]
+LOCALE_PATHS.insert(0, BASE_DIR / "governance" / "worktime" / "locale")
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 try:
@@ -241,6 +265,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request until collectstatic ran
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -255,6 +280,12 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Photos from the field (governance.images): bytes per file, and decoded pixels (a larger
+# image is refused as a decompression bomb; 64 megapixels covers any phone camera).
+IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 64_000_000, minimum=10_000)
+# Spreadsheets uploaded for import (governance.excel).
+EXCEL_UPLOAD_MAX_BYTES = env_int("EXCEL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 BOUNDARY_UPLOAD_MAX_BYTES = env_int("BOUNDARY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # --- Security -------------------------------------------------------------------------------
@@ -305,6 +336,19 @@ LEAFLET_CONFIG = {
 BOUNDARY_OVERLAP_TOLERANCE_M2 = env_float("BOUNDARY_OVERLAP_TOLERANCE_M2", 20.0, lo=0)
 BOUNDARY_OUTSIDE_TOLERANCE_M2 = env_float("BOUNDARY_OUTSIDE_TOLERANCE_M2", 20.0, lo=0)
 
+# --- Events -----------------------------------------------------------------------------------
+
+# How long the event's street alone may grab a new event before the district sees it.
+EVENT_GRAB_WINDOW_MINUTES = env_int("EVENT_GRAB_WINDOW_MINUTES", 30, minimum=1)
+# Days after verification without the reporter's rating before the event closes as "not rated".
+EVENT_AUTO_CLOSE_DAYS = env_int("EVENT_AUTO_CLOSE_DAYS", 7, minimum=1)
+EVENT_MAX_PHOTOS = env_int("EVENT_MAX_PHOTOS", 9, minimum=1)
+EVENT_VERIFY_PHOTO_REQUIRED = env_bool("EVENT_VERIFY_PHOTO_REQUIRED", False)
+# The public tracking page: lookups allowed per client address and per tracking number per hour.
+EVENT_TRACK_LIMIT_PER_IP = env_int("EVENT_TRACK_LIMIT_PER_IP", 20, minimum=1)
+EVENT_TRACK_LIMIT_PER_NUMBER = env_int("EVENT_TRACK_LIMIT_PER_NUMBER", 5, minimum=1)
+EVENT_PUBLIC_REPORTS_PER_IP = env_int("EVENT_PUBLIC_REPORTS_PER_IP", 5, minimum=1)
+
 # Content security policy: scripts only from this site (inline ones carry the nonce).
 
 
@@ -347,11 +391,30 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "网格化社会治理平台 API. Every list is scoped to the caller's territory.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # vendored by drf-spectacular-sidecar: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide with another app's ("level", "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "AreaLevelEnum": "grids.choices.AreaLevel",
+        "UnitKindEnum": "grids.choices.UnitKind",
+        "CareLevelEnum": "residents.choices.CareLevel",
+        "HelperKindEnum": "residents.choices.HelperKind",
+        "EventStatusEnum": "events.workflow.EventStatus",
+        "TaskStatusEnum": "events.workflow.TaskStatus",
+        "ResidentStatusEnum": "residents.choices.ResidentStatus",
+        "RelationEnum": "residents.choices.Relation",
+        "EndReasonEnum": "residents.choices.EndReason",
+    },
+    # The committed schema must not depend on the database it was generated against (integer
+    # bounds come from the backend: SQLite says 64-bit, PostgreSQL 16- or 32-bit).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.api.drop_backend_integer_bounds",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------

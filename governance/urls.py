@@ -44,8 +44,12 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="jsi18n"),
     path("", include("grids.urls")),
+    path("", include("residents.urls")),
     path("staff/", include("governance.accounts.urls")),
     path("audit/", include("governance.audit.urls")),
+    path("", include("events.urls")),
+    path("notifications/", include("governance.notifications.urls")),
+    path("calendar/", include("governance.worktime.urls")),
     path("api/v1/", include("governance.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import shapely
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
+from shapely.geometry import shape
 
 from governance.accounts.models import RoleAssignment
 from governance.accounts.roles import Role
@@ -167,8 +169,7 @@ def grids_geojson(user, *, within: Area | None = None) -> dict:
         grids = grids.filter(code__startswith=within.code)
     grids = list(grids)
     workers = grid_workers(g.id for g in grids)
-    communities = sorted({g.parent.code for g in grids})
-    colour = {code: PALETTE[n % len(PALETTE)] for n, code in enumerate(communities)}
+    colour = community_colours(grids)
     features = []
     for grid in grids:
         features.append(
@@ -189,6 +190,31 @@ def grids_geojson(user, *, within: Area | None = None) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def community_colours(grids) -> dict[str, str]:
+    """A palette colour per community, different for any two communities that touch.
+
+    Greedy colouring in code order over the communities' shapes (the union of their grids), so
+    the same territory always gets the same colours and neighbours always read apart. Among the
+    colours no neighbour uses, the least used one is taken, so the whole palette is spread over
+    the map and the legend tells most communities apart.
+    """
+    shapes: dict[str, list] = defaultdict(list)
+    for grid in grids:
+        shapes[grid.parent.code].append(shape(grid.boundary))
+    codes = sorted(shapes)
+    merged = [shapely.union_all(shapes[code]) for code in codes]
+    tree = shapely.STRtree(merged)
+    colour: dict[str, str] = {}
+    used = Counter()
+    for index, code in enumerate(codes):
+        touching = tree.query(merged[index], predicate="intersects")
+        taken = {colour[codes[other]] for other in touching if codes[other] in colour}
+        free = [c for c in PALETTE if c not in taken] or PALETTE
+        colour[code] = min(free, key=lambda c: used[c])  # ties: palette order (min is stable)
+        used[colour[code]] += 1
+    return colour
 
 
 def area_outline_geojson(areas) -> dict:

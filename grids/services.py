@@ -165,7 +165,7 @@ def area_update(*, actor, area: Area, **changes) -> Area:
     unknown = set(changes) - set(AREA_EDITABLE)
     if unknown:
         raise TypeError(f"area_update cannot change {sorted(unknown)}")
-    area = Area.objects.select_for_update().select_related("parent").get(pk=area.pk)
+    area = Area.objects.select_for_update(of=("self",)).select_related("parent").get(pk=area.pk)
     require_scope(actor, Area, "change", area.code)
     before = {name: getattr(area, name) for name in changes}
     for name, value in changes.items():

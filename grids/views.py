@@ -46,7 +46,19 @@ def territory_tree(request):
 @require_GET
 def territory_map(request):
     require_perm(request.user, Area)
-    return render(request, "grids/territory_map.html", {"layer_url": "grids:map_geojson"})
+    communities = (
+        Area.objects.restrict(request.user, "view")
+        .filter(level=AreaLevel.COMMUNITY, is_active=True, boundary__isnull=False)
+        .only("id", "code", "name", "level", "boundary")
+    )
+    return render(
+        request,
+        "grids/territory_map.html",
+        {
+            "layer_url": "grids:map_geojson",
+            "outlines": selectors.area_outline_geojson(communities),
+        },
+    )
 
 
 @require_GET
@@ -97,11 +109,12 @@ def _ancestors(area: Area) -> list[Area]:
 
 @require_http_methods(["GET", "POST"])
 def area_create(request):
-    require_perm(request.user, Area, "add")
-    parents = Area.objects.restrict(request.user, "add").exclude(level=AreaLevel.GRID)
     parent = None
     if request.GET.get("parent"):
+        # The parent first: one the user cannot see is a 404 whatever their role allows.
         parent = scoped_get(request.user, Area.objects.all(), request.GET["parent"], "add")
+    require_perm(request.user, Area, "add")
+    parents = Area.objects.restrict(request.user, "add").exclude(level=AreaLevel.GRID)
     initial = {}
     if parent is not None:
         initial = {"parent": parent, "level": CHILD_LEVEL.get(parent.level), "code": parent.code}

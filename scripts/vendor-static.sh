@@ -20,7 +20,19 @@ cp "$nm/bootstrap-icons/font/fonts/"bootstrap-icons.woff* "$out/bootstrap-icons/
 cp "$nm/bootstrap-icons/LICENSE" "$out/bootstrap-icons/LICENSE"
 cp "$nm/htmx.org/dist/htmx.min.js" "$out/htmx/"
 cp "$nm/htmx.org/LICENSE" "$out/htmx/LICENSE"
-for pkg in bootstrap bootstrap-icons htmx.org; do
+# Leaflet and Leaflet.draw go where django-leaflet's template tags look for them
+# (static/leaflet/...), so ours win over the copies inside the django-leaflet package.
+lf=static/leaflet
+rm -rf "$lf"
+mkdir -p "$lf/images" "$lf/draw/images"
+cp "$nm/leaflet/dist/leaflet.js" "$nm/leaflet/dist/leaflet.js.map" "$nm/leaflet/dist/leaflet.css" "$lf/"
+cp "$nm/leaflet/dist/images/"*.png "$lf/images/"
+cp "$nm/leaflet/LICENSE" "$lf/LICENSE"
+cp "$nm/leaflet-draw/dist/leaflet.draw.js" "$nm/leaflet-draw/dist/leaflet.draw.css" "$lf/draw/"
+cp "$nm/leaflet-draw/dist/images/"* "$lf/draw/images/"
+# The leaflet-draw package ships no LICENSE file; record the licence its package.json declares.
+node -p "'Leaflet.draw ' + require('$nm/leaflet-draw/package.json').version + ' is licensed ' + require('$nm/leaflet-draw/package.json').license + ' (https://github.com/Leaflet/Leaflet.draw).'" > "$lf/draw/LICENSE"
+for pkg in bootstrap bootstrap-icons htmx.org leaflet leaflet-draw; do
   printf '%s %s\n' "$pkg" "$(node -p "require('$nm/$pkg/package.json').version")"
 done > "$out/VERSIONS"
 echo "vendored into $out:"; cat "$out/VERSIONS"

@@ -77,6 +77,67 @@ ROLE_RULES: dict[str, RoleRule] = {
     Role.ADMIN: RoleRule(area_levels=(), permissions=frozenset(), everywhere=True),
 }
 
+# What each role may do in the domain apps, one table per app, each kept by that app's authors
+# and read here so that every role's powers are in one file. A permission is granted over the
+# area of the assignment, like the ones in ROLE_RULES. The admin holds everything anyway.
+
+
+def _residents(models: str, actions: str) -> frozenset[str]:
+    return frozenset(f"residents.{a}_{m}" for m in models.split() for a in actions.split())
+
+
+# Residents registry: grid workers keep their grid's records; community staff also import,
+# export and manage special-care enrolment; dispatchers and leaders read; a department
+# handler sees buildings, houses and venues, and special-care groups only where an
+# administrator granted their role a group (residents.CareGroupAccess).
+_REGISTRY = "building house household resident rental rentalinspection venue venueinspection"
+_CARE = "caremembership visit"
+_READ_ALL = _residents(f"{_REGISTRY} {_CARE}", "view")
+_GRID_WORK = (
+    _READ_ALL
+    | _residents(_REGISTRY, "add change")
+    | _residents("visit", "add")
+    | frozenset({"residents.reveal_resident"})
+)
+# Moving a resident to another house or grid: inside the grids, the community, the street or
+# the district of the assignment (a street dispatcher moves people but does not edit records).
+_MOVE = frozenset({"residents.move_resident"})
+RESIDENTS_GRANTS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: _GRID_WORK | _MOVE,
+    Role.GRID_LEADER: _GRID_WORK | _MOVE | _residents("caremembership", "add change"),
+    Role.COMMUNITY_STAFF: _GRID_WORK
+    | _MOVE
+    | _residents("caremembership", "add change")
+    | frozenset({"residents.import_resident", "residents.export_resident"}),
+    Role.STREET_DISPATCHER: _READ_ALL | _MOVE | frozenset({"residents.export_resident"}),
+    Role.DISTRICT_DISPATCHER: _READ_ALL | _MOVE,
+    Role.LEADER: _READ_ALL,
+    Role.DEPARTMENT_HANDLER: _residents(
+        "building house venue venueinspection caremembership visit", "view"
+    ),
+}
+_EVENT_VIEW = frozenset({"events.view_event", "events.view_serviceitem"})
+_EVENT_FILE = _EVENT_VIEW | {"events.add_event"}
+_EVENT_WORK = _EVENT_FILE | {"events.change_event"}
+# Supervision notices (督办) on the events of one's area: leaders and the dispatch centres.
+_EVENT_SUPERVISE = frozenset({"events.supervise_event"})
+# Which transitions a role may perform on an event is decided by events/workflow.py; these only
+# say who may see events, file them and act on them at all (change), within their area.
+EVENTS_GRANTS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: _EVENT_WORK,
+    Role.GRID_LEADER: _EVENT_FILE,
+    Role.COMMUNITY_STAFF: _EVENT_WORK,
+    Role.STREET_DISPATCHER: _EVENT_WORK | _EVENT_SUPERVISE,
+    Role.DISTRICT_DISPATCHER: _EVENT_WORK | _EVENT_SUPERVISE,
+    Role.DEPARTMENT_HANDLER: _EVENT_VIEW | {"events.change_event"},
+    Role.MEDIATOR: _EVENT_VIEW | {"events.change_event"},
+    Role.PETITION_OFFICER: _EVENT_WORK,
+    Role.LEADER: _EVENT_VIEW | _EVENT_SUPERVISE,
+}
+DISPUTES_GRANTS: dict[str, frozenset[str]] = {}
+PETITIONS_GRANTS: dict[str, frozenset[str]] = {}
+APP_GRANTS = (RESIDENTS_GRANTS, EVENTS_GRANTS, DISPUTES_GRANTS, PETITIONS_GRANTS)
+
 # Roles whose area is always their unit's jurisdiction.
 UNIT_SCOPED_ROLES = tuple(role for role, r in ROLE_RULES.items() if r.unit_kinds)
 
@@ -91,7 +152,7 @@ def rule(role: str) -> RoleRule:
 
 def role_grants(role: str, perm: str) -> bool:
     r = rule(role)
-    return r.everywhere or perm in r.permissions
+    return r.everywhere or perm in r.permissions or any(perm in t.get(role, ()) for t in APP_GRANTS)
 
 
 def scope_from_assignments(assignments: Iterable, perm: str) -> Scope:

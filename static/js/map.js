@@ -9,7 +9,7 @@
  */
 (function () {
   "use strict";
-  var t = window.gettext || function (s) { return s; };
+  // gettext and interpolate come from Django's JavaScript catalogue (/jsi18n/), loaded first.
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -27,22 +27,22 @@
   }
 
   function popupFor(props) {
-    var workers = props.workers && props.workers.length ? props.workers.join("、") : t("no grid worker");
+    var workers = props.workers && props.workers.length ? props.workers.join("、") : gettext("no grid worker");
     return el("div", {"class": "grid-popup"}, [
       el("div", {"class": "fw-semibold", text: props.name}),
       el("div", {"class": "small font-monospace", text: props.code}),
-      el("div", {"class": "small", text: t("Community") + ": " + props.community}),
+      el("div", {"class": "small", text: gettext("Community") + ": " + props.community}),
       props.grid_type ? el("div", {"class": "small", text: props.grid_type}) : null,
-      el("div", {"class": "small", text: t("Grid workers") + ": " + workers}),
-      props.url ? el("a", {"href": props.url, "class": "small", text: t("Details")}) : null
+      el("div", {"class": "small", text: gettext("Grid workers") + ": " + workers}),
+      props.url ? el("a", {"href": props.url, "class": "small", text: gettext("Details")}) : null
     ]);
   }
 
   function legendControl(entries) {
     var control = L.control({position: "bottomright"});
     control.onAdd = function () {
-      var box = el("div", {"class": "map-legend leaflet-bar"});
-      box.appendChild(el("div", {"class": "fw-semibold small mb-1", text: t("Communities")}));
+      var box = el("div", {"class": "map-legend leaflet-bar d-none d-md-block"});
+      box.appendChild(el("div", {"class": "fw-semibold small mb-1", text: gettext("Communities")}));
       entries.forEach(function (e) {
         var swatch = el("span", {"class": "legend-swatch"});
         swatch.style.backgroundColor = e.colour;
@@ -63,8 +63,9 @@
     var container = map.getContainer();
     var outlines = readJsonScript(container.dataset.outlinesId);
     var bounds = L.latLngBounds([]);
+    var outlineLayer = null;
     if (outlines && outlines.features.length) {
-      var outlineLayer = L.geoJSON(outlines, {
+      outlineLayer = L.geoJSON(outlines, {
         style: {color: "#333", weight: 2, dashArray: "6 4", fill: false}, interactive: false
       }).addTo(map);
       bounds.extend(outlineLayer.getBounds());
@@ -81,8 +82,9 @@
             lyr.bindTooltip(f.properties.name, {sticky: true, direction: "top"});
           }
         }).addTo(map);
+        if (outlineLayer) outlineLayer.bringToFront();  // parent outlines over the grids
         if (data.features.length) bounds.extend(layer.getBounds());
-        if (bounds.isValid()) map.fitBounds(bounds, {padding: [12, 12]});
+        if (bounds.isValid()) map.fitBounds(bounds, {padding: [12, 12], animate: false});
         if (container.dataset.legend === "community") {
           var seen = {}, entries = [];
           data.features.forEach(function (f) {
@@ -91,14 +93,14 @@
           });
           if (entries.length) legendControl(entries).addTo(map);
         }
-        showStatus(container, interpolate(t("%s grids shown"), [data.features.length]));
+        showStatus(container, interpolate(gettext("%s grids shown"), [data.features.length]));
         container.dataset.loaded = String(data.features.length);
         if (!data.features.length && !(outlines && outlines.features.length)) {
-          container.appendChild(el("div", {"class": "map-empty", text: t("No grid boundary to show yet.")}));
+          container.appendChild(el("div", {"class": "map-empty", text: gettext("No grid boundary to show yet.")}));
         }
       })
       .catch(function () {
-        showStatus(container, t("The map layer could not be loaded."));
+        showStatus(container, gettext("The map layer could not be loaded."));
         container.dataset.loaded = "error";
       });
   }
@@ -148,7 +150,7 @@
       } catch (e) { /* invalid text stays in the input for the server to explain */ }
     }
     if (editable.getLayers().length) bounds = editable.getBounds().extend(bounds);
-    if (bounds.isValid()) map.fitBounds(bounds, {padding: [12, 12]});
+    if (bounds.isValid()) map.fitBounds(bounds, {padding: [12, 12], animate: false});
     editable.setStyle && editable.setStyle({color: "#0b4f8a", weight: 2, fillOpacity: 0.3});
 
     map.addControl(new L.Control.Draw({
