@@ -199,6 +199,10 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{_queue / 'results'}"
+    # Every process that queues a task (web, commands such as seed_demo) needs the folders, not
+    # only the worker: create them here, as STATIC_ROOT below.
+    for _folder in ("queue", "control", "processed", "results"):
+        (_queue / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
