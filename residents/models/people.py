@@ -65,6 +65,15 @@ class Household(ChainScopedModel, models.Model):
             return gettext("%(name)s's household") % {"name": self.head.name}
         return f"#{self.pk}"
 
+    @property
+    def heading(self) -> str:
+        """How pages name it: "Household 0012", or "Zhang San's household" until numbered."""
+        from django.utils.translation import gettext
+
+        if self.head_id and not self.number:
+            return self.label
+        return f"{gettext('Household')} {self.label}"
+
 
 class Resident(ProtectedValuesMixin, ChainScopedModel, models.Model):
     """One person living in (or registered to) a grid. One person is one record: the keyed
