@@ -216,6 +216,10 @@ class TaskFormMixin:
 
     task_statuses: tuple = ()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_task_field()
+
     def add_task_field(self):
         choices = [(t.pk, t.unit.name) for t in self.tasks]
         self.fields["task"] = forms.TypedChoiceField(
@@ -391,7 +395,6 @@ class ReassignForm(TaskFormMixin, TransitionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_task_field()
         self.fields["to_unit"].queryset = candidate_units(self.event)
 
     def run(self, *, actor, request):
@@ -408,10 +411,6 @@ class ReassignForm(TaskFormMixin, TransitionForm):
 class SignForm(TaskFormMixin, TransitionForm):
     transition = "sign"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_task_field()
-
     def run(self, *, actor, request):
         return services.task_sign(
             event=self.seen_event(), task=self.cleaned_data["task"], actor=actor
@@ -422,10 +421,6 @@ class ProgressForm(TaskFormMixin, TransitionForm):
     transition = "progress"
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Progress"))
     photos = PhotosField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_task_field()
 
     def run(self, *, actor, request):
         return services.task_progress(
@@ -445,10 +440,6 @@ class ExtensionForm(TaskFormMixin, TransitionForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_task_field()
 
     def run(self, *, actor, request):
         data = self.cleaned_data
@@ -473,10 +464,6 @@ class DecideExtensionForm(TaskFormMixin, TransitionForm):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Comment")
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_task_field()
-
     def run(self, *, actor, request):
         data = self.cleaned_data
         return services.task_decide_extension(
@@ -493,10 +480,6 @@ class SendBackForm(TaskFormMixin, TransitionForm):
     danger = True
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Reason"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_task_field()
-
     def run(self, *, actor, request):
         return services.task_send_back(
             event=self.seen_event(),
@@ -512,10 +495,6 @@ class CompleteForm(TaskFormMixin, TransitionForm):
         widget=forms.Textarea(attrs={"rows": 3}), label=pgettext_lazy("event", "Result")
     )
     photos = PhotosField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_task_field()
 
     def run(self, *, actor, request):
         return services.task_complete(
