@@ -53,18 +53,19 @@ class Percentages:
 DEFAULT_PERCENTAGES = Percentages()
 
 
-def percentage_problems(values: tuple[int, ...]) -> list[str]:
-    """Why four percentages cannot be thresholds (empty when they can): whole numbers from 1 to
-    1000, each colour later than the one before."""
+def percentage_problem(values: tuple[int, ...]) -> tuple[int, str] | None:
+    """Why four percentages cannot be thresholds, as (index of the first value at fault, message),
+    or None when they can: whole numbers from 1 to 1000, each colour later than the one before."""
     from django.utils.translation import gettext as _
 
-    problems = []
-    if any(not isinstance(v, int) or not 1 <= v <= 1000 for v in values):
-        problems.append(_("Each threshold is a whole percentage from 1 to 1000."))
-    elif any(a >= b for a, b in pairwise(values)):
-        problems.append(_("Each colour must come later than the one before: blue < yellow < "
-                          "orange < red."))  # fmt: skip
-    return problems
+    for index, value in enumerate(values):
+        if not isinstance(value, int) or not 1 <= value <= 1000:
+            return index, _("Each threshold is a whole percentage from 1 to 1000.")
+    for index, (before, after) in enumerate(pairwise(values), start=1):
+        if before >= after:
+            return index, _("Each colour must come later than the one before: blue < yellow < "
+                            "orange < red.")  # fmt: skip
+    return None
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ __all__ = [
     "AlertLevel",
     "Percentages",
     "Schedule",
-    "percentage_problems",
+    "percentage_problem",
     "schedule",
     "stretched",
     "time_left",

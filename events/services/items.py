@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events.choices import ClosingLevel, ResponsibleKind, Stage, Urgency
-from events.clocks import percentage_problems
+from events.clocks import percentage_problem
 from events.models import ServiceCategory, ServiceItem, ServiceItemVersion, default_time_limits
 from governance.audit.services import audit_record
 from governance.excel import read_xlsx, write_xlsx
@@ -84,9 +84,9 @@ def clean_alert_thresholds(values) -> dict:
         percents = tuple(int(values[n]) for n in names)
     except (TypeError, ValueError):
         percents = (0, 0, 0, 0)
-    problems = percentage_problems(percents)
-    if problems:
-        raise ValidationError({"alert_thresholds": problems})
+    problem = percentage_problem(percents)
+    if problem:
+        raise ValidationError({"alert_thresholds": problem[1]})
     return dict(zip(names, percents, strict=True))
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from events.choices import ClockStage, OwnerLevel
-from events.clocks import percentage_problems
+from events.clocks import percentage_problem
 from events.models import AlertSettings, Event, Supervision, Task, UnitHead
 from events.services import notify
 from events.services.common import clock, lock_event, log
@@ -122,9 +122,10 @@ def alert_settings_update(*, actor, **values) -> AlertSettings:
     after = {**before, **values}
     errors: dict[str, list[str]] = {}
     percents = tuple(after[name] for name in SETTING_FIELDS[:4])
-    problems = percentage_problems(percents)
-    if problems:
-        errors["red_percent"] = problems
+    problem = percentage_problem(percents)
+    if problem:  # at the first colour at fault
+        index, message = problem
+        errors[SETTING_FIELDS[index]] = [message]
     for name in SETTING_FIELDS[4:]:
         value = after[name]
         if not isinstance(value, int) or not 1 <= value <= 200:

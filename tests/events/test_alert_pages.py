@@ -280,6 +280,8 @@ def test_thresholds_out_of_order_are_refused_at_the_field_and_nothing_is_saved(c
 
     assert response.status_code == 200
     assert "blue &lt; yellow &lt; orange &lt; red" in response.content.decode()
+    # At the first colour out of order: yellow comes before blue.
+    assert list(response.context["form"].errors) == ["yellow_percent"]
     assert not AlertSettings.objects.exists()
 
 
