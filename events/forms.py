@@ -778,7 +778,9 @@ class UnitHeadForm(StyledForm):
         label=pgettext_lazy("event", "unit"),
     )
     user = forms.ModelChoiceField(
-        queryset=None, label=gettext_lazy("Head"), help_text=gettext_lazy("A staff account.")
+        queryset=None,
+        label=pgettext_lazy("unit", "Head"),
+        help_text=gettext_lazy("A staff account."),
     )
 
     def __init__(self, *args, **kwargs):

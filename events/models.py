@@ -505,8 +505,8 @@ class FlowEntry(models.Model):
     actor_unit = models.ForeignKey(
         "grids.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=12, blank=True)
+    to_status = models.CharField(pgettext_lazy("status", "to"), max_length=12, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -636,7 +636,7 @@ class UnitHead(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="headed_units",
-        verbose_name=_("head"),
+        verbose_name=pgettext_lazy("unit", "head"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -680,7 +680,9 @@ class Alert(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=10, choices=ClockStage.choices)
     stage_seq = models.PositiveIntegerField(_("stage round"))
-    level = models.PositiveSmallIntegerField(_("level"), choices=AlertLevel.choices)
+    level = models.PositiveSmallIntegerField(
+        pgettext_lazy("alert", "level"), choices=AlertLevel.choices
+    )
     threshold_at = models.DateTimeField(_("threshold"))
     deadline = models.DateTimeField(_("deadline"))
     raised_at = models.DateTimeField(_("raised"), db_index=True)

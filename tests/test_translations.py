@@ -57,3 +57,21 @@ def test_every_source_string_has_a_zh_hans_translation(tmp_path):
         for entry in [*po.untranslated_entries(), *po.fuzzy_entries()]:
             missing.append(f"{po_path.relative_to(tmp_path)}: {entry.msgid!r}")
     assert missing == [], "run `make messages` and translate:\n" + "\n".join(missing)
+
+
+def test_a_string_means_the_same_in_every_catalogue():
+    """The apps' catalogues share one gettext namespace: where two of them translate the same
+    string differently, the first in LOCALE_PATHS wins on every page, so a unit's "Head" would
+    read 户主 (head of household). Give such strings a context (pgettext) or one translation."""
+    translations: dict[tuple, dict[str, str]] = {}
+    for path in settings.LOCALE_PATHS:
+        po_path = Path(path) / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        if not po_path.exists():
+            continue
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            key = (entry.msgctxt, entry.msgid)
+            translations.setdefault(key, {})[str(po_path.relative_to(BASE_DIR))] = entry.msgstr
+
+    clashes = [f"{key}: {where}" for key, where in translations.items()
+               if len(set(where.values())) > 1]  # fmt: skip
+    assert clashes == [], "\n".join(clashes)
