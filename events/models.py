@@ -236,7 +236,9 @@ class EventQuerySet(RestrictedQuerySet):
         return self.exclude(status__in=TERMINAL)
 
     def for_lists(self):
-        return self.select_related("item_version__category", "grid__parent", "reporter")
+        return self.select_related(
+            "item_version__category", "grid__parent", "reporter", "suggested_unit"
+        )
 
 
 class Event(ScopedModel, Clock):

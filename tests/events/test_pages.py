@@ -130,6 +130,27 @@ def test_lists_cost_the_same_queries_for_3_and_for_15_events(
     assert many <= 30
 
 
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [("street", "/events/console/?tab=grab"), ("district", "/events/district/?tab=grab_window"),
+     ("leader", "/events/")],
+)  # fmt: skip
+def test_lists_of_events_not_yet_dispatched_cost_the_same_queries_for_3_and_for_15(
+    client_for, world, police_item, persona, url
+):
+    """Rows without tasks show the suggested unit: it comes with the rows, not one by one."""
+    client = client_for(persona)
+    events = [walk(world, police_item, EventStatus.REPORTED) for _ in range(3)]
+    assert events[0].suggested_unit is not None
+    few = _queries(client, url)
+    for _ in range(12):
+        walk(world, police_item, EventStatus.REPORTED)
+    cache.clear()
+    working_calendar()
+    many = _queries(client, url)
+    assert many <= few + 1, (few, many)
+
+
 def test_the_event_page_is_bounded_however_long_its_flow_log(
     client_for, world, police_item, photo, django_assert_max_num_queries
 ):
