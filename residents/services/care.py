@@ -389,8 +389,7 @@ def visit_record(
         errors.add("visited_at", _("The visit is before the membership started."))
     if not (finding or "").strip():
         errors.add("finding", _("Write down what you found."))
-    if photo:
-        errors.check("photo", check_image, photo)
+    checked = errors.check("photo", check_image, photo) if photo else None
     errors.raise_if_any()
     visit = Visit(
         membership=membership, visitor=actor, visited_at=visited_at, method=method,
@@ -398,7 +397,10 @@ def visit_record(
     )  # fmt: skip
     visit.full_clean(exclude=["photo"])
     if photo:
-        visit.photo.save(photo.name, photo, save=False)
+        # Named by what the check found, never by the client's file name: the photo view
+        # serves it with the content type its extension says.
+        photo.seek(0)
+        visit.photo.save(f"visit.{checked.extension}", photo, save=False)
     visit.save()
     day = timezone.localdate(visited_at)
     if membership.last_visited_on is None or day > membership.last_visited_on:

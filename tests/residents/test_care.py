@@ -171,6 +171,27 @@ def test_a_visit_photo_is_served_only_to_those_who_see_the_visit(registry, world
     assert client_for("anonymous").get(f"/care/visits/{visit.pk}/photo/").status_code == 302
 
 
+def test_a_visit_photo_is_stored_and_served_as_the_image_it_is_not_as_its_name_says(
+    registry, world, client_for
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "JPEG")
+    visit = services.visit_record(
+        actor=world.users["worker"], membership=registry.membership_a,
+        visited_at=timezone.now(), method="home", finding="门口合影",
+        photo=SimpleUploadedFile("page.html", buffer.getvalue(), content_type="text/html"),
+    )  # fmt: skip
+
+    assert visit.photo.name.endswith(".jpg")
+    response = client_for("worker").get(f"/care/visits/{visit.pk}/photo/")
+    assert response["Content-Type"] == "image/jpeg"
+
+
 def test_helpers_are_staff_of_the_residents_area_or_named_people(registry, world, client_for):
     group = CareGroup.objects.get(code="severe_mental_illness")
     membership = services.membership_create(
