@@ -77,7 +77,7 @@ class ClockFields(serializers.Serializer):
     )
 
     def get_working_time_left(self, row) -> int | None:
-        if not row.stage or row.deadline is None:
+        if not row.has_clock:
             return None
         clock = self.context.get("clock")
         if clock is None:

@@ -619,15 +619,6 @@ BULK_ACTIONS = {
 }
 
 
-class BulkForm(StyledForm):
-    action = forms.ChoiceField(choices=list(BULK_ACTIONS.items()))
-    events = forms.ModelMultipleChoiceField(queryset=Event.objects.none())
-
-    def __init__(self, *args, queryset, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["events"].queryset = queryset
-
-
 # --- Service items ------------------------------------------------------------------------------
 
 

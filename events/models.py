@@ -445,10 +445,6 @@ class Task(Clock):
     def __str__(self) -> str:
         return f"{self.event.number} · {self.unit.name}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in (TaskStatus.AWAITING_SIGN, TaskStatus.IN_PROGRESS)
-
 
 class ExtensionRequest(models.Model):
     """A unit's request for more time on a task, decided by the event's dispatcher."""

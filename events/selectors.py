@@ -267,12 +267,6 @@ def related_residents(event: Event, user) -> list:
     return list(visible.only("pk", "name", "id_number_masked", "grid_id"))
 
 
-def stage_elapsed(event: Event, now=None):
-    """How long the current stage has run (the console's stage clock)."""
-    now = now or timezone.now()
-    return now - event.stage_started_at
-
-
 # --- Deadlines and colours (issue 5) ------------------------------------------------------------
 
 

@@ -148,7 +148,7 @@ def _clock(context):
 def alert_badge(context, row, *, short: bool = False) -> str:
     """The colour of a row's running clock as a badge with words and an icon, e.g.
     "Red alert · overdue 5h" (blank when no clock runs)."""
-    if not row.stage or row.deadline is None:
+    if not row.has_clock:
         return ""
     clock = _clock(context)
     level = AlertLevel(row.alert_level)
@@ -210,7 +210,7 @@ def stage_label(stage: str) -> str:
 @register.simple_tag(takes_context=True)
 def time_left_text(context, row) -> str:
     """ "5h left" / "overdue 2h" for a row's running clock (blank without one)."""
-    if not row.stage or row.deadline is None:
+    if not row.has_clock:
         return ""
     left = _clock(context).time_left(row)
     amount = hours(left) if not row.calendar_hours else duration(abs(left))
