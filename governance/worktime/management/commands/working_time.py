@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from governance.worktime.calendar import describe, parse_duration, working_calendar
+from governance.worktime.calendar import add_time, describe, parse_duration, time_between
 
 
 def _moment(text: str) -> datetime:
@@ -74,16 +74,12 @@ class Command(BaseCommand):
             start = _moment(options["start"])
             try:
                 amount = parse_duration(options["duration"])
-                cal = working_calendar()
-                result = (
-                    cal.add_calendar(start, amount) if calendar else cal.add_working(start, amount)
-                )
+                result = add_time(start, amount, calendar=calendar)
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
             weekday = formats.date_format(result, "l")
             self.stdout.write(f"{result.isoformat()} ({weekday})")
             return
         a, b = _moment(options["a"]), _moment(options["b"])
-        cal = working_calendar()
-        amount = cal.calendar_between(a, b) if calendar else cal.working_between(a, b)
+        amount = time_between(a, b, calendar=calendar)
         self.stdout.write(describe(amount))
