@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from governance import views
@@ -42,7 +43,13 @@ urlpatterns = [
     path("account/password/", views.PasswordChange.as_view(), name="password_change"),
     # The language switch and the JS catalogue also serve the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="jsi18n"),
+    # Loaded by every page: built once an hour per language, and cached by the browser (the
+    # page asks for it with ?l=<language>, so switching language fetches the other one).
+    path(
+        "jsi18n/",
+        login_not_required(cache_page(3600, key_prefix="jsi18n")(JavaScriptCatalog.as_view())),
+        name="jsi18n",
+    ),
     path("", include("grids.urls")),
     path("", include("residents.urls")),
     path("staff/", include("governance.accounts.urls")),

@@ -108,3 +108,13 @@ def test_the_demo_password_logs_in(world):
     response = client.post("/login/", {"username": "worker", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_the_javascript_catalogue_is_asked_per_language_and_cached(client_for):
+    page = client_for("worker").get("/").content.decode()
+    assert 'src="/jsi18n/?l=en"' in page  # the tests run in English
+
+    response = client_for("anonymous").get("/jsi18n/?l=zh-hans")
+    assert response.status_code == 200
+    assert "max-age=3600" in response["Cache-Control"]
+    assert "django.gettext" in response.content.decode()
