@@ -254,9 +254,9 @@ LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "zh-hans", tuple(code for code, _nam
 # Each domain app keeps its own catalogue (<app>/locale/), the project one holds governance/ and
 # templates/. makemessages files a string under the first entry whose folder holds the source
 # file, so the apps come before the project-wide catalogue.
-FIRST_PARTY_APPS = ["grids", "residents", "events", "disputes", "petitions"]
+# (Add disputes/ and petitions/ here when they exist.)
+FIRST_PARTY_APPS = ["governance/worktime", "grids", "residents", "events"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in FIRST_PARTY_APPS] + [BASE_DIR / "locale"]
-LOCALE_PATHS.insert(0, BASE_DIR / "governance" / "worktime" / "locale")
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 try:
